@@ -1,0 +1,196 @@
+"""Optimizers, learning-rate schedules and gradient clipping.
+
+An optimizer updates ``params`` in place from ``grads`` (both dicts of arrays with the same
+keys and shapes): ``optimizer.step(params, grads, lr)``. Everything it remembers between
+steps (velocities, moment estimates, the step count) lives in ``optimizer.state``, so a
+caller can save it with ``copy.deepcopy(optimizer.state)`` and put it back later.
+
+A schedule is a function ``step -> factor`` (``step`` counts from 0); the learning rate at a
+step is ``base_lr * factor``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ._validate import check_choice, check_number
+
+Schedule = Callable[[int], float]
+
+
+class SGD:
+    """Plain stochastic gradient descent: ``p -= lr * g``.
+
+    Example: ``SGD().step(model.params, grads, lr=0.1)``.
+    """
+
+    def __init__(self) -> None:
+        self.state: dict = {}
+
+    def step(self, params: dict, grads: dict, lr: float) -> None:
+        for k, p in params.items():
+            p -= lr * grads[k]
+
+    def __repr__(self) -> str:
+        return "SGD()"
+
+
+class Momentum:
+    """SGD with (heavy-ball) momentum: ``v = mu * v - lr * g; p += v`` (Polyak 1964).
+
+    With ``nesterov=True`` the update looks ahead: ``p += mu * v - lr * g`` (Sutskever et
+    al. 2013, in the form used by CS231n).
+
+    Example: ``opt = Momentum(0.9); opt.step(model.params, grads, lr=0.05)``.
+    """
+
+    def __init__(self, momentum: float = 0.9, nesterov: bool = False) -> None:
+        self.momentum = check_number("momentum", momentum, low=0.0, high=1.0, high_inclusive=False)
+        self.nesterov = bool(nesterov)
+        self.state: dict = {"velocity": {}}
+
+    def step(self, params: dict, grads: dict, lr: float) -> None:
+        velocity = self.state["velocity"]
+        for k, p in params.items():
+            v = velocity.get(k)
+            if v is None:
+                v = velocity[k] = np.zeros_like(p)
+            v *= self.momentum
+            v -= lr * grads[k]
+            if self.nesterov:
+                p += self.momentum * v - lr * grads[k]
+            else:
+                p += v
+
+    def __repr__(self) -> str:
+        return f"Momentum(momentum={self.momentum}, nesterov={self.nesterov})"
+
+
+class Adam:
+    """Adam (Kingma & Ba 2015) with bias-corrected first and second moment estimates:
+
+    ``m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;``
+    ``p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)``
+
+    Example: ``opt = Adam(); opt.step(model.params, grads, lr=1e-3)``.
+    """
+
+    def __init__(self, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8) -> None:
+        self.beta1 = check_number("beta1", beta1, low=0.0, high=1.0, high_inclusive=False)
+        self.beta2 = check_number("beta2", beta2, low=0.0, high=1.0, high_inclusive=False)
+        self.eps = check_number("eps", eps, positive=True)
+        self.state: dict = {"t": 0, "m": {}, "v": {}}
+
+    def step(self, params: dict, grads: dict, lr: float) -> None:
+        s = self.state
+        s["t"] += 1
+        t = s["t"]
+        correction1 = 1 - self.beta1**t
+        correction2 = 1 - self.beta2**t
+        for k, p in params.items():
+            g = grads[k]
+            if k not in s["m"]:
+                s["m"][k] = np.zeros_like(p)
+                s["v"][k] = np.zeros_like(p)
+            m, v = s["m"][k], s["v"][k]
+            m *= self.beta1
+            m += (1 - self.beta1) * g
+            v *= self.beta2
+            v += (1 - self.beta2) * (g * g)
+            p -= (lr / correction1) * m / (np.sqrt(v / correction2) + self.eps)
+
+    def __repr__(self) -> str:
+        return f"Adam(beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def make_optimizer(optimizer) -> SGD | Momentum | Adam:
+    """An optimizer from a name (``'sgd'``, ``'momentum'``, ``'adam'``) or pass one through."""
+    if isinstance(optimizer, str):
+        check_choice("optimizer", optimizer, tuple(OPTIMIZERS))
+        return OPTIMIZERS[optimizer]()
+    if not callable(getattr(optimizer, "step", None)) or not hasattr(optimizer, "state"):
+        raise TypeError(
+            f"optimizer must be one of {list(OPTIMIZERS)} or an object with .step(params, "
+            f"grads, lr) and .state; got {type(optimizer).__name__}"
+        )
+    return optimizer
+
+
+# --- schedules ---------------------------------------------------------------------------
+def constant_schedule() -> Schedule:
+    """Factor 1 at every step."""
+    return lambda step: 1.0
+
+
+def step_schedule(step_size: int, gamma: float = 0.1) -> Schedule:
+    """Multiply the rate by ``gamma`` every ``step_size`` steps: ``gamma ** (step // step_size)``.
+
+    Example: ``step_schedule(1000, 0.5)(2500) == 0.25``.
+    """
+    check_number("step_size", step_size, integer=True, positive=True)
+    check_number("gamma", gamma, positive=True)
+    return lambda step: gamma ** (step // step_size)
+
+
+def cosine_schedule(total_steps: int, final_factor: float = 0.0) -> Schedule:
+    """Cosine annealing (Loshchilov & Hutter 2017) from 1 to ``final_factor`` over
+    ``total_steps``: ``f + (1 - f) * (1 + cos(pi * step / total)) / 2``, then ``f``.
+
+    Example: ``cosine_schedule(100)(50) == 0.5``.
+    """
+    check_number("total_steps", total_steps, integer=True, positive=True)
+    check_number("final_factor", final_factor, nonnegative=True)
+
+    def schedule(step: int) -> float:
+        t = min(step, total_steps) / total_steps
+        return final_factor + (1 - final_factor) * 0.5 * (1 + math.cos(math.pi * t))
+
+    return schedule
+
+
+# --- gradient clipping -------------------------------------------------------------------
+def global_norm(grads: dict) -> float:
+    """L2 norm of all gradients together: ``sqrt(sum_k sum(grads[k] ** 2))``."""
+    return math.sqrt(sum(float(np.vdot(g, g)) for g in grads.values()))
+
+
+def clip_grad_norm(grads: dict, max_norm: float) -> float:
+    """Clip by norm, in place: if the global L2 norm over *all* gradients exceeds
+    ``max_norm``, multiply every gradient by ``max_norm / (norm + 1e-6)``.
+
+    This keeps the direction of the update and only shortens it (Pascanu, Mikolov & Bengio
+    2013, Algorithm 1; ``torch.nn.utils.clip_grad_norm_``). Returns the norm *before*
+    clipping, which is worth logging.
+
+    Example: for ``{'W': [3, 4]}`` and ``max_norm=1`` the gradient becomes ``[0.6, 0.8]``
+    (approximately) and 5.0 is returned.
+    """
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of arrays; got {type(grads).__name__}")
+    check_number("max_norm", max_norm, positive=True)
+    total = global_norm(grads)
+    if total > max_norm:
+        scale = max_norm / (total + 1e-6)
+        for g in grads.values():
+            g *= scale
+    return total
+
+
+def clip_grad_value(grads: dict, clip_value: float) -> None:
+    """Clip by value, in place: each entry to ``[-clip_value, clip_value]``.
+
+    Unlike :func:`clip_grad_norm` this changes the gradient's *direction*
+    (``[3, 4, 0.5]`` with ``clip_value=1`` becomes ``[1, 1, 0.5]``). It is what
+    ``np.clip(grads, -c, c)`` does (``torch.nn.utils.clip_grad_value_``).
+    """
+    if not isinstance(grads, dict):
+        raise TypeError(f"grads must be a dict of arrays; got {type(grads).__name__}")
+    check_number("clip_value", clip_value, positive=True)
+    for g in grads.values():
+        np.clip(g, -clip_value, clip_value, out=g)

@@ -9,18 +9,25 @@ One module per idea, mirroring the lessons:
 - :mod:`helpers.optim`: SGD, momentum, Adam, schedules, gradient clipping
 - :mod:`helpers.train`: the training loop
 - :mod:`helpers.gradcheck`: numerical gradients and gradient checking
+- :mod:`helpers.lr_finder`: the learning-rate range test and its suggestion rules
+- :mod:`helpers.tuning`: random and grid search over hyperparameters
 """
 
 from .data import iterate_minibatches, load_mnist, make_spirals, train_val_split
 from .gradcheck import gradient_check, numerical_gradient, relative_error
 from .init import calculate_gain
+from .lr_finder import learning_rate_range_test, plot_lr_finder, suggest_lr
 from .model import Network, TwoLayerNet
 from .optim import SGD, Adam, Momentum, clip_grad_norm, clip_grad_value
 from .train import accuracy, evaluate, train
+from .tuning import Choice, LogUniform, Uniform, grid_search, random_search
 
 __all__ = [
     "SGD",
     "Adam",
+    "Choice",
+    "LogUniform",
+    "Uniform",
     "Momentum",
     "Network",
     "TwoLayerNet",
@@ -30,11 +37,16 @@ __all__ = [
     "clip_grad_value",
     "evaluate",
     "gradient_check",
+    "grid_search",
+    "learning_rate_range_test",
     "iterate_minibatches",
     "load_mnist",
     "make_spirals",
     "numerical_gradient",
+    "plot_lr_finder",
+    "random_search",
     "relative_error",
+    "suggest_lr",
     "train",
     "train_val_split",
 ]

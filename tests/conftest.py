@@ -13,6 +13,10 @@ import pytest
 
 # Tests never touch the network: the MNIST loader must use the committed sample.
 os.environ.setdefault("PRACTICAL_TRAINING_OFFLINE", "1")
+# One BLAS thread for reproducible numbers, here and in the kernels the tests start.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 def numeric_grad(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:

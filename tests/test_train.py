@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pytest
@@ -19,9 +18,9 @@ def split(mnist_sample):
     return X_tr, y_tr, X_val, y_val, X_test, y_test
 
 
-def test_small_network_reaches_90_percent_on_mnist_sample_in_seconds(split):
+def test_small_network_reaches_90_percent_on_mnist_sample(split):
+    # (it takes about half a second: benchmarks/ measures it; no timed assertion here)
     X_tr, y_tr, X_val, y_val, X_test, y_test = split
-    start = time.perf_counter()
     model = TwoLayerNet(784, 100, 10, seed=0)
     history = train(
         model,
@@ -35,10 +34,8 @@ def test_small_network_reaches_90_percent_on_mnist_sample_in_seconds(split):
         optimizer="momentum",
         progress=False,
     )
-    elapsed = time.perf_counter() - start
     test_acc = float(np.mean(model.predict(X_test) == y_test))
     assert test_acc >= 0.90, f"test accuracy {test_acc:.3f}"
-    assert elapsed < 30, "training should take seconds"  # generous: a sanity bound, not a benchmark
     assert history["val_acc_history"][-1] >= 0.88
     assert history["train_loss_history"][-1] < history["train_loss_history"][0]
 

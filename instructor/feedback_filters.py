@@ -12,6 +12,7 @@ Configured in nbgrader_config.py as a ``GenerateFeedback`` preprocessor.
 from __future__ import annotations
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 BEGIN = "### BEGIN HIDDEN TESTS"
 END = "### END HIDDEN TESTS"
@@ -34,6 +35,10 @@ def strip_hidden_region(source: str) -> str:
 
 class HideHiddenTests(Preprocessor):
     """Remove hidden tests, and the tracebacks that would quote them, from feedback."""
+
+    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
+        config=True
+    )
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and BEGIN in cell.source:

@@ -107,6 +107,9 @@ def grade(
                 names = sorted(p.name for p in submitted.iterdir() if (p / lesson).is_dir())
             else:
                 names = []
+            with api.gradebook as gb:  # every submitter gets a row, graded or not
+                for student in names:
+                    gb.update_or_create_student(student)
             for student in names:
                 paths = sorted((submitted / student / lesson).glob("*.ipynb"))
                 if not paths:

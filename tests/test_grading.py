@@ -8,6 +8,7 @@ copy of a test cell. ``instructor/grade.py`` grades them all in one batch.
 
 from __future__ import annotations
 
+import copy
 import csv
 import html
 import importlib.util
@@ -82,7 +83,7 @@ class Course:
     def submit(self, student: str, answers: dict[str, str] | None = None, edit=None, expected=None):
         """A submission: the learner copy with ``answers`` (answer id -> source; others get
         the solution, None keeps the stub) and an optional ``edit(nb)``."""
-        nb = nbformat.from_dict(nbformat.to_dict(self.learner))
+        nb = copy.deepcopy(self.learner)
         answers = answers or {}
         for answer in self.answers:
             src = answers.get(answer, "SOLUTION")
@@ -134,7 +135,7 @@ def course(request, tmp_path_factory):
     )
 
     def paste(nb):  # a copy of a locked test cell pasted at the end
-        nb.cells.append(nbformat.from_dict(nbformat.to_dict(cell_by_id(nb, c.tests_of[first][0]))))
+        nb.cells.append(copy.deepcopy(cell_by_id(nb, c.tests_of[first][0])))
 
     c.submit("paster", edit=paste)
 

@@ -25,7 +25,9 @@ def test_binder_pins_match_the_project_requirements():
     binder, project = pins(BINDER / "requirements.txt"), pins(ROOT / "requirements.txt")
     assert binder, "binder/requirements.txt pins nothing"
     for name, version in binder.items():
-        assert project.get(name) == version, f"{name}: binder {version}, project {project.get(name)}"
+        assert project.get(name) == version, (
+            f"{name}: binder {version}, project {project.get(name)}"
+        )
     for needed in ("numpy", "matplotlib", "ipywidgets"):
         assert needed in binder
 
@@ -97,8 +99,11 @@ def test_binder_build_imitation_runs_lesson_01(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0 and str(repo) in done.stdout, done.stderr
     assert (venv / "share" / "jupyter" / "lab" / "settings" / "overrides.json").exists()
+    folder = repo / "notebooks" / "01_initialization"
     done = subprocess.run(
-        [str(py), "-c", RUN_LESSON, str(repo / "notebooks/01_initialization/01_initialization.ipynb")],
-        cwd=repo / "notebooks" / "01_initialization", env=env, capture_output=True, text=True,
+        [str(py), "-c", RUN_LESSON, str(folder / "01_initialization.ipynb")],
+        cwd=folder, env=env, capture_output=True, text=True,
     )  # fmt: skip
-    assert done.returncode == 0, f"lesson 01 failed in the Binder imitation:\n{done.stdout}\n{done.stderr}"
+    assert done.returncode == 0, (
+        f"lesson 01 failed in the Binder imitation:\n{done.stdout}\n{done.stderr}"
+    )

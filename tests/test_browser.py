@@ -152,10 +152,17 @@ def wait_for(page, js: str, timeout: float = 60.0, poll: float = 0.1):
 
 def open_notebook(page, url: str, token: str, lesson: str) -> None:
     page.goto(f"{url}/lab/tree/{lesson}/{lesson}.ipynb?token={token}&reset")
-    wait_for(page, "() => !!(window.jupyterapp && window.jupyterapp.shell.currentWidget"
-             " && window.jupyterapp.shell.currentWidget.sessionContext)", timeout=90)
-    wait_for(page, KERNEL_STATUS.replace("return k ? k.status : 'none';",
-                                         "return k && k.status === 'idle';"), timeout=90)
+    wait_for(
+        page,
+        "() => !!(window.jupyterapp && window.jupyterapp.shell.currentWidget"
+        " && window.jupyterapp.shell.currentWidget.sessionContext)",
+        timeout=90,
+    )
+    wait_for(
+        page,
+        KERNEL_STATUS.replace("return k ? k.status : 'none';", "return k && k.status === 'idle';"),
+        timeout=90,
+    )
 
 
 def slider_images(page) -> list[str]:
@@ -176,8 +183,13 @@ def test_lesson_runs_in_the_browser(lesson, lab, browser):
     try:
         open_notebook(page, url, token, lesson)
         page.evaluate(RUN_ALL)
-        wait_for(page, KERNEL_STATUS.replace("return k ? k.status : 'none';",
-                                             "return k && k.status === 'idle';"), timeout=120)
+        wait_for(
+            page,
+            KERNEL_STATUS.replace(
+                "return k ? k.status : 'none';", "return k && k.status === 'idle';"
+            ),
+            timeout=120,
+        )
         cells = page.evaluate(CELL_STATES)
         code = [c for c in cells if c["type"] == "code"]
         not_run = [c["i"] for c in code if c["count"] is None]

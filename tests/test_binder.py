@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 import pytest
@@ -81,9 +82,9 @@ def test_binder_build_imitation_runs_lesson_01(tmp_path):
     py = venv / "bin" / "python"
     env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}",
                NB_PYTHON_PREFIX=str(venv), PIP_DISABLE_PIP_VERSION_CHECK="1")  # fmt: skip
-    project = pins(ROOT / "requirements.txt")
-    # what repo2docker's base environment provides: a kernel and a notebook runner
-    base = [f"{name}=={project[name]}" for name in ("ipykernel", "nbclient", "nbformat")]
+    # what repo2docker's base environment provides: a kernel and a notebook runner (the
+    # versions installed here, so that pip finds them in its cache)
+    base = [f"{name}=={installed_version(name)}" for name in ("ipykernel", "nbclient", "nbformat")]
     steps = [
         [str(py), "-m", "pip", "install", "-q", *base],
         [str(py), "-m", "pip", "install", "-q", "-r", "binder/requirements.txt"],

@@ -523,7 +523,9 @@ class TrainingMonitor:
         if stds.size:
             for i in range(stds.shape[1]):
                 ax.plot(self.stat_steps, stds[:, i], label=f"layer {i + 1}")
-        _finish(ax, "Activation std per hidden layer", "step", "std of the layer's outputs")
+            if (stds > 0).all():  # a vanishing signal shrinks by factors: show them
+                ax.set_yscale("log")
+        _finish(ax, "Activation std per hidden layer", "step", "std of the outputs (log scale)")
 
         ax = axes[1, 3]
         dead = np.array(self.act_stats["dead"])
@@ -543,7 +545,7 @@ class TrainingMonitor:
         _finish(ax, "Dead units (no gradient on the whole batch)", "step", "% of units (outputs)")
         fig.suptitle("Training monitor")
         # fixed margins for the 16 x 7.5 inch figure: tight_layout would triple a redraw
-        fig.subplots_adjust(left=0.05, right=0.99, bottom=0.08, top=0.9, wspace=0.4, hspace=0.4)
+        fig.subplots_adjust(left=0.06, right=0.99, bottom=0.08, top=0.9, wspace=0.4, hspace=0.4)
 
 
 def _finish(ax, title: str, xlabel: str, ylabel: str, legend: bool = True) -> None:

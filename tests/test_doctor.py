@@ -332,6 +332,10 @@ def test_history_rules(split):
     # flat near chance: too low; flat near zero (fine-tuning a trained model): fine
     assert codes_for(split, history_of(2.3 - 0.001 * steps)) == ["lr_too_low"]
     assert codes_for(split, history_of(0.1 * noise)) == []
+    # flat at chance with noise that ends a hair above the first loss: too low, not too high
+    flat = np.log(10) * (1 + 0.01 * np.random.default_rng(1).standard_normal(100))
+    flat[0] = flat[1:].min()
+    assert codes_for(split, history_of(flat)) == ["lr_too_low"]
     # the gradient norm jumps 20x its running average at one step
     grad = np.ones(100)
     grad[60] = 20.0

@@ -282,9 +282,10 @@ def suggest_lr(
     last ``skip_end`` (default 5) are ignored, and the curve is cut at its first NaN/inf
     loss. On what is left (``lr`` and smoothed ``loss``, both (K,)):
 
-    - ``'smith'`` (default): ``lr[argmin(loss)] / 2``. Smith (2017): the best rate is usually
-      within 2x of the largest rate that still converges; the lowest point of the smoothed
-      curve is where the loss stops falling (a little past it, as the average lags).
+    - ``'smith'`` (default): ``lr[argmin(loss)] / 2``, named after the range test's author
+      (Smith 2017). The best rate is usually within 2x of the largest rate that still
+      converges (Bengio 2012, sec. 3.1.1); the lowest point of the smoothed curve is where
+      the loss stops falling (a little past it, as the average lags).
     - ``'minimum'``: ``lr[argmin(loss)] / 10`` (fastai's ``minimum``), a cautious choice.
     - ``'steep'``: ``lr[i]`` with the most negative slope ``(loss[i+1] - loss[i]) /
       (log lr[i+1] - log lr[i])`` (fastai's ``steep``); noisy, hence the trimming.
@@ -310,10 +311,6 @@ def suggest_lr(
     (``tests/test_lr_finder.py`` does, for two of these nets). The calibration is for plain
     SGD: with momentum 0.9 (whose effective step is about 10x the rate) the range test of
     lesson 07's net suggested about 0.27 while a sweep's best was 0.03 to 0.1.
-
-    The "within 2x of the largest rate that converges" rule is usually credited to Smith;
-    the lesson on learning rates traces it to Bengio (2012), "Practical recommendations for
-    gradient-based training of deep architectures", section 3.1.1.
 
     Args:
         learning_rates: the tested rates, shape (K,), positive, increasing.

@@ -44,12 +44,17 @@ def relu_forward(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def relu_backward(dout: np.ndarray, cache: np.ndarray) -> np.ndarray:
-    """``dout * 1[x > 0]``. At exactly 0 the (sub)gradient 0 is used, like PyTorch."""
-    return np.where(cache > 0, dout, 0)
+    """``dout * 1[x > 0]``. At exactly 0 the (sub)gradient 0 is used, like PyTorch.
+
+    (Multiplying by the boolean mask is several times faster than ``np.where``, whose
+    data-dependent branch the CPU cannot predict for a random sign pattern.)
+    """
+    return dout * (cache > 0)
 
 
 def leaky_relu_forward(x: np.ndarray, slope: float = 0.01) -> tuple[np.ndarray, tuple]:
     """``x`` where positive, ``slope * x`` elsewhere (Maas et al. 2013)."""
+    slope = float(slope)  # a NumPy float64 slope would turn float32 activations into float64
     out = np.where(x > 0, x, slope * x)
     return out, (x, slope)
 

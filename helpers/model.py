@@ -228,11 +228,9 @@ class Network:
     def _regularization(self) -> float:
         if self.reg == 0:
             return 0.0
-        return (
-            0.5
-            * self.reg
-            * sum(float(np.sum(self.params[f"W{i}"] ** 2)) for i in range(1, self.num_layers + 1))
-        )
+        # np.vdot(W, W) is sum(W ** 2) without the temporary array W ** 2 (3-4x faster)
+        weights = (self.params[f"W{i}"] for i in range(1, self.num_layers + 1))
+        return 0.5 * self.reg * sum(float(np.vdot(W, W)) for W in weights)
 
     def _loss(self, X: np.ndarray, y: np.ndarray, train: bool = True):
         """``(loss, grads)`` without input checks (used by ``train`` in its inner loop)."""
@@ -240,8 +238,9 @@ class Network:
         data_loss, dscores = layers.softmax_cross_entropy(scores, y)
         grads, _ = self._backward(dscores, caches)
         if self.reg:
+            reg = float(self.reg)  # a NumPy float64 reg would make float64 temporaries
             for i in range(1, self.num_layers + 1):
-                grads[f"W{i}"] += self.reg * self.params[f"W{i}"]
+                grads[f"W{i}"] += reg * self.params[f"W{i}"]
         return data_loss + self._regularization(), grads
 
     def _loss_value(self, X: np.ndarray, y: np.ndarray, train: bool = True) -> float:

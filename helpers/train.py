@@ -119,8 +119,9 @@ def train(
     names the step and the likely causes; the model keeps the last weights whose loss was
     finite.
     """
-    check_array("X_train", X_train, ndim=2, shape_hint="(N, D)")
-    model._check_X(X_train)
+    # One check of X_train (what model._check_X checks, named X_train): the scan for NaN and
+    # inf is the costliest check, so it runs once over the largest array.
+    check_array("X_train", X_train, ndim=2, shape=(None, model.layer_dims[0]), shape_hint="(N, D)")
     check_labels("y_train", y_train, n=X_train.shape[0], num_classes=model.num_classes)
     if (X_val is None) != (y_val is None):
         raise ValueError("X_val and y_val must be given together (or both None)")

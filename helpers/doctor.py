@@ -306,8 +306,10 @@ def _signal_propagation(model, X, y) -> dict[str, np.ndarray]:
     backward = []
     dh, _, _ = layers.affine_backward(dscores * X.shape[0], caches[-1])
     for i in range(model.num_layers - 1, 0, -1):
-        affine_cache, act_cache, _ = caches[i - 1]
+        affine_cache, act_cache, _, bn_cache = caches[i - 1]
         da = layers.activation_backward(dh, act_cache, model.activation)
+        if bn_cache is not None:  # eval mode: a per-feature scale
+            da, _, _ = layers.batchnorm_backward(da, bn_cache)
         backward.append(_per_example_rms(da))
         if i > 1:
             dh, _, _ = layers.affine_backward(da, affine_cache)

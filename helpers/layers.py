@@ -112,6 +112,63 @@ def activation_backward(dout: np.ndarray, cache: object, name: str) -> np.ndarra
     return backward[name](dout, cache)
 
 
+# --- batch normalization ----------------------------------------------------------------
+def batchnorm_forward(
+    x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, bn_param: dict
+) -> tuple[np.ndarray, tuple]:
+    """Batch normalization (Ioffe & Szegedy 2015, Algorithm 1) of ``x`` (N, D).
+
+    Training (``bn_param['mode'] == 'train'``): normalize each feature with the minibatch's
+    mean and variance, ``xhat = (x - mean) / sqrt(var + eps)``, output ``gamma * xhat +
+    beta``, and update the running averages in ``bn_param`` in place:
+    ``running = momentum * running + (1 - momentum) * batch_stat``. Evaluation
+    (``'eval'``): use the running averages instead, so each example's output depends only
+    on itself.
+
+    ``bn_param`` holds ``mode``, ``eps`` (default 1e-5), ``momentum`` (default 0.9),
+    ``running_mean`` and ``running_var`` (both (D,), updated in place in training).
+
+    Example: ``out, cache = batchnorm_forward(x, np.ones(D), np.zeros(D), {"mode": "train",
+    "running_mean": np.zeros(D), "running_var": np.ones(D)})``.
+    """
+    mode = bn_param.get("mode", "train")
+    eps = float(bn_param.get("eps", 1e-5))
+    if mode == "train":
+        mean = x.mean(axis=0)
+        var = x.var(axis=0)
+        momentum = float(bn_param.get("momentum", 0.9))
+        for key, stat in (("running_mean", mean), ("running_var", var)):
+            running = bn_param[key]
+            running *= momentum
+            running += (1 - momentum) * stat
+    elif mode == "eval":
+        mean, var = bn_param["running_mean"], bn_param["running_var"]
+    else:
+        raise ValueError(f"bn_param['mode'] must be 'train' or 'eval'; got {mode!r}")
+    inv_std = 1.0 / np.sqrt(var + eps)
+    xhat = (x - mean) * inv_std
+    return gamma * xhat + beta, (mode, xhat, gamma, inv_std)
+
+
+def batchnorm_backward(dout: np.ndarray, cache: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Gradients ``(dx, dgamma, dbeta)`` of batch normalization, given ``dout`` (N, D).
+
+    In training mode the batch's mean and variance depend on every example, which gives
+    ``dx = inv_std / N * (N * dxhat - sum(dxhat) - xhat * sum(dxhat * xhat))`` with
+    ``dxhat = dout * gamma`` (sums over the batch); in evaluation mode the statistics are
+    constants and ``dx = dout * gamma * inv_std``.
+    """
+    mode, xhat, gamma, inv_std = cache
+    dbeta = dout.sum(axis=0)
+    dgamma = (dout * xhat).sum(axis=0)
+    dxhat = dout * gamma
+    if mode == "eval":
+        return dxhat * inv_std, dgamma, dbeta
+    n = dout.shape[0]
+    dx = (inv_std / n) * (n * dxhat - dxhat.sum(axis=0) - xhat * (dxhat * xhat).sum(axis=0))
+    return dx, dgamma, dbeta
+
+
 # --- inverted dropout --------------------------------------------------------------------
 def dropout_forward(
     x: np.ndarray, p: float, rng: np.random.Generator | None = None, mask: np.ndarray | None = None

@@ -137,7 +137,8 @@ def learning_rate_range_test(
     the lowest smoothed loss so far (that point is kept), or at the first NaN/inf loss (that
     point is dropped). Afterwards the model's parameters are restored bit for bit, in place
     (the same array objects), and so are the optimizer's ``state``, the dropout random
-    generator and ``model.activations``, even if the test is interrupted.
+    generator, ``model.activations`` and batch norm's running averages, even if the test is
+    interrupted.
 
     Args:
         model: a :class:`~helpers.model.Network`.
@@ -200,6 +201,8 @@ def learning_rate_range_test(
     dropout_rng = getattr(model, "_dropout_rng", None)
     saved_rng = None if dropout_rng is None else copy.deepcopy(dropout_rng.bit_generator.state)
     saved_activations = getattr(model, "activations", None)
+    running_stats = getattr(model, "running_stats", {})  # batch norm's running averages
+    saved_stats = {k: v.copy() for k, v in running_stats.items()}
 
     n = X.shape[0]
     b = min(batch_size, n)
@@ -242,6 +245,8 @@ def learning_rate_range_test(
             dropout_rng.bit_generator.state = saved_rng
         if saved_activations is not None:
             model.activations = saved_activations
+        for k, arr in running_stats.items():
+            np.copyto(arr, saved_stats[k])
 
     return RangeTestResult(
         np.array(tested, dtype=np.float64),

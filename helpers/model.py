@@ -39,6 +39,9 @@ class Network:
         reg: L2 regularization strength (the loss adds ``0.5 * reg * sum(W**2)``).
         dropout: probability of dropping each hidden unit during training (inverted
             dropout); 0 disables it.
+        batchnorm: put batch normalization between each hidden affine layer and its
+            activation (Ioffe & Szegedy 2015); adds ``gamma{i}``/``beta{i}`` parameters and
+            ``running_stats`` (``mean{i}``, ``var{i}``) used in eval mode.
         leaky_slope: negative slope of ``'leaky_relu'``.
         dtype: ``np.float64`` (default, needed for gradient checks) or ``np.float32``.
         seed: seeds the weights and the dropout masks.
@@ -49,6 +52,8 @@ class Network:
             before dropout) from the last call of :meth:`loss`, for monitoring.
         dropout_seed: set to an int to reuse one fixed dropout mask on every call (for
             gradient checks); ``None`` draws fresh masks.
+        running_stats: batch norm's running mean and variance per hidden layer (empty
+            without batch norm), updated by every training-mode forward pass.
 
     Example:
         >>> model = Network([784, 100, 10], seed=0)
@@ -66,6 +71,7 @@ class Network:
         output_scale: float = 0.1,
         reg: float = 0.0,
         dropout: float = 0.0,
+        batchnorm: bool = False,
         leaky_slope: float = 0.01,
         dtype=np.float64,
         seed: int | None = None,
@@ -101,6 +107,8 @@ class Network:
             raise TypeError(f"dtype must be np.float32 or np.float64; got {np.dtype(dtype)}")
         if seed is not None and not isinstance(seed, numbers.Integral):
             raise TypeError(f"seed must be None or an integer; got {seed!r}")
+        if not isinstance(batchnorm, bool):
+            raise TypeError(f"batchnorm must be True or False; got {batchnorm!r}")
 
         self.layer_dims = [int(n) for n in layer_dims]
         self.activation = activation
@@ -114,6 +122,9 @@ class Network:
         self.reg = reg
         self.dropout = dropout
         self.dropout_seed: int | None = None
+        self.batchnorm = batchnorm
+        self.bn_momentum = 0.9
+        self.running_stats: dict[str, np.ndarray] = {}
         self.activations: list[np.ndarray] = []
 
         init_seq, dropout_seq = np.random.SeedSequence(seed).spawn(2)
@@ -136,6 +147,12 @@ class Network:
                 W *= self.dtype.type(output_scale)
             self.params[f"W{i}"] = W
             self.params[f"b{i}"] = np.zeros(self.layer_dims[i], dtype=self.dtype)
+            if batchnorm and i < self.num_layers:
+                width = self.layer_dims[i]
+                self.params[f"gamma{i}"] = np.ones(width, dtype=self.dtype)
+                self.params[f"beta{i}"] = np.zeros(width, dtype=self.dtype)
+                self.running_stats[f"mean{i}"] = np.zeros(width, dtype=self.dtype)
+                self.running_stats[f"var{i}"] = np.ones(width, dtype=self.dtype)
 
     # --- properties ---------------------------------------------------------------------
     @property
@@ -167,9 +184,10 @@ class Network:
         extra = (
             f", weight_scale={self.weight_scale}" if self.weight_scale else f", init={self.init!r}"
         )
+        bn = ", batchnorm=True" if self.batchnorm else ""
         return (
             f"{type(self).__name__}({self.layer_dims}, activation={self.activation!r}{extra}, "
-            f"reg={self.reg}, dropout={self.dropout}, dtype={self.dtype.name})"
+            f"reg={self.reg}, dropout={self.dropout}{bn}, dtype={self.dtype.name})"
         )
 
     # --- checks ---------------------------------------------------------------------------
@@ -195,13 +213,18 @@ class Network:
         h = X
         for i in range(1, self.num_layers):
             a, affine_cache = layers.affine_forward(h, self.params[f"W{i}"], self.params[f"b{i}"])
+            bn_cache = None
+            if self.batchnorm:
+                a, bn_cache = layers.batchnorm_forward(
+                    a, self.params[f"gamma{i}"], self.params[f"beta{i}"], self._bn_param(i, train)
+                )
             h, act_cache = layers.activation_forward(a, self.activation, self.leaky_slope)
             if keep_activations:
                 acts.append(h)
             drop_cache = None
             if use_dropout:
                 h, drop_cache = layers.dropout_forward(h, self.dropout, rng)
-            caches.append((affine_cache, act_cache, drop_cache))
+            caches.append((affine_cache, act_cache, drop_cache, bn_cache))
         L = self.num_layers
         scores, affine_cache = layers.affine_forward(h, self.params[f"W{L}"], self.params[f"b{L}"])
         caches.append(affine_cache)
@@ -217,13 +240,24 @@ class Network:
             dscores, caches[-1], need_dx=need_dx or L > 1
         )
         for i in range(L - 1, 0, -1):
-            affine_cache, act_cache, drop_cache = caches[i - 1]
+            affine_cache, act_cache, drop_cache, bn_cache = caches[i - 1]
             dh = layers.dropout_backward(dh, drop_cache)
             da = layers.activation_backward(dh, act_cache, self.activation)
+            if bn_cache is not None:
+                da, grads[f"gamma{i}"], grads[f"beta{i}"] = layers.batchnorm_backward(da, bn_cache)
             dh, grads[f"W{i}"], grads[f"b{i}"] = layers.affine_backward(
                 da, affine_cache, need_dx=need_dx or i > 1
             )
         return grads, dh
+
+    def _bn_param(self, i: int, train: bool) -> dict:
+        """Layer i's batch-norm settings; its running averages are updated in place."""
+        return {
+            "mode": "train" if train else "eval",
+            "momentum": self.bn_momentum,
+            "running_mean": self.running_stats[f"mean{i}"],
+            "running_var": self.running_stats[f"var{i}"],
+        }
 
     def _regularization(self) -> float:
         if self.reg == 0:

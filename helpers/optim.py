@@ -169,6 +169,71 @@ def cosine_schedule(total_steps: int, final_factor: float = 0.0) -> Schedule:
     return schedule
 
 
+def warmup_schedule(
+    warmup_steps: int, after: Schedule | None = None, start_factor: float = 0.0
+) -> Schedule:
+    """Linear warm-up (Goyal et al. 2017): the factor rises from ``start_factor`` to 1 over
+    ``warmup_steps`` steps, ``start + (1 - start) * step / warmup_steps``; afterwards it is
+    ``after(step - warmup_steps)`` (or 1 if ``after`` is None).
+
+    Large rates are unstable while the weights are still random (and, for Adam, while its
+    moment estimates are based on few steps); a short warm-up lets them be used.
+
+    Example: ``warmup_schedule(100, cosine_schedule(900))`` warms up, then anneals.
+    """
+    check_number("warmup_steps", warmup_steps, integer=True, positive=True)
+    check_number("start_factor", start_factor, low=0.0, high=1.0)
+    if after is not None and not callable(after):
+        raise TypeError(f"after must be a schedule (a function step -> factor); got {after!r}")
+
+    def schedule(step: int) -> float:
+        if step < warmup_steps:
+            return start_factor + (1 - start_factor) * step / warmup_steps
+        return 1.0 if after is None else after(step - warmup_steps)
+
+    return schedule
+
+
+def one_cycle_schedule(
+    total_steps: int,
+    pct_start: float = 0.3,
+    div_factor: float = 25.0,
+    final_div_factor: float = 1e4,
+) -> Schedule:
+    """Smith's one-cycle policy (Smith & Topin 2019) as in ``torch.optim.lr_scheduler.
+    OneCycleLR`` (cosine annealing, two phases), as a factor of the peak rate:
+
+    from ``1 / div_factor`` up to 1 over the first ``pct_start`` of the steps, then down to
+    ``1 / (div_factor * final_div_factor)`` at the last step, each half following
+    ``end + (start - end) * (1 + cos(pi * t)) / 2`` with ``t`` going from 0 to 1.
+
+    Use the range test to choose the peak (``learning_rate`` in :func:`~helpers.train.train`):
+    the one-cycle paper takes a rate near the largest that still converges. (PyTorch also
+    cycles momentum; this schedule is for the learning rate only.)
+
+    Example: ``one_cycle_schedule(1000)(300) == 1.0``.
+    """
+    check_number("total_steps", total_steps, integer=True, low=2)
+    check_number("pct_start", pct_start, positive=True, high=1.0, high_inclusive=False)
+    check_number("div_factor", div_factor, positive=True)
+    check_number("final_div_factor", final_div_factor, positive=True)
+    start, peak = 1.0 / div_factor, 1.0
+    final = start / final_div_factor
+    up_end = float(pct_start * total_steps) - 1  # PyTorch's phase boundaries
+    down_end = float(total_steps - 1)
+
+    def anneal(begin: float, end: float, t: float) -> float:
+        return end + (begin - end) * 0.5 * (1 + math.cos(math.pi * t))
+
+    def schedule(step: int) -> float:
+        step = min(step, total_steps - 1)
+        if step <= up_end:
+            return anneal(start, peak, step / up_end if up_end > 0 else 1.0)
+        return anneal(peak, final, (step - up_end) / (down_end - up_end))
+
+    return schedule
+
+
 # --- gradient clipping -------------------------------------------------------------------
 def global_norm(grads: dict) -> float:
     """L2 norm of all gradients together: ``sqrt(sum_k sum(grads[k] ** 2))``."""

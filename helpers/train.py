@@ -22,7 +22,15 @@ from ._validate import (
     check_same_length,
 )
 from .layers import log_softmax
-from .optim import clip_grad_norm, cosine_schedule, global_norm, make_optimizer, step_schedule
+from .optim import (
+    clip_grad_norm,
+    cosine_schedule,
+    global_norm,
+    make_optimizer,
+    one_cycle_schedule,
+    step_schedule,
+    warmup_schedule,
+)
 
 
 def evaluate(model, X: np.ndarray, y: np.ndarray, batch_size: int = 4096) -> tuple[float, float]:
@@ -55,10 +63,16 @@ def _make_schedule(lr_schedule, total_steps: int, steps_per_epoch: int):
         return lambda step: 0.1 ** ((step >= total_steps // 2) + (step >= 3 * total_steps // 4))
     if lr_schedule == "epoch_decay":  # CS231n: multiply by 0.95 after each epoch
         return step_schedule(steps_per_epoch, 0.95)
+    if lr_schedule == "one_cycle":
+        return one_cycle_schedule(max(total_steps, 2))
+    if lr_schedule == "warmup_cosine":  # 5% linear warm-up, then cosine to 0
+        warm = max(1, total_steps // 20)
+        return warmup_schedule(warm, cosine_schedule(max(total_steps - warm, 1)))
     if callable(lr_schedule):
         return lr_schedule
     raise ValueError(
-        "lr_schedule must be None, 'constant', 'cosine', 'step', 'epoch_decay' or a function "
+        "lr_schedule must be None, 'constant', 'cosine', 'step', 'epoch_decay', 'one_cycle', "
+        "'warmup_cosine' or a function "
         f"step -> factor; got {lr_schedule!r}"
     )
 
@@ -99,8 +113,10 @@ def train(
         reg, dropout: if given, set ``model.reg`` / ``model.dropout`` before training.
         epochs, batch_size: how long, and examples per step (the last batch may be smaller).
         optimizer: ``'sgd'``, ``'momentum'``, ``'adam'`` or an optimizer object.
-        lr_schedule: ``None``/``'constant'``, ``'cosine'``, ``'step'``, ``'epoch_decay'`` or
-            a function ``step -> factor`` multiplying ``learning_rate``.
+        lr_schedule: ``None``/``'constant'``, ``'cosine'``, ``'step'``, ``'epoch_decay'``,
+            ``'one_cycle'`` (``learning_rate`` is the peak), ``'warmup_cosine'`` or a
+            function ``step -> factor`` multiplying ``learning_rate`` (see
+            :mod:`helpers.optim` for the formulas).
         clip_norm: if given, clip the global gradient norm to it at every step.
         num_train_samples: training accuracy is measured on this many training examples.
         seed: seeds the minibatch order.

@@ -7,7 +7,14 @@ import pytest
 
 from helpers import Network, TwoLayerNet, gradient_check, train
 from helpers.init import he_normal, init_weight
-from helpers.optim import Adam, Momentum, clip_grad_norm, clip_grad_value
+from helpers.optim import (
+    Adam,
+    Momentum,
+    clip_grad_norm,
+    clip_grad_value,
+    one_cycle_schedule,
+    warmup_schedule,
+)
 
 rng = np.random.default_rng(0)
 X = rng.standard_normal((8, 5))
@@ -78,6 +85,9 @@ CASES = [
     (lambda: clip_grad_norm([np.ones(2)], 1.0), TypeError, ["grads", "dict", "list"]),
     (lambda: clip_grad_value({"W": np.ones(2)}, -5), ValueError, ["clip_value", "positive"]),
     (lambda: gradient_check(model, X, y, num_checks=0), ValueError, ["num_checks", "positive"]),
+    (lambda: warmup_schedule(0), ValueError, ["warmup_steps", "positive", "0"]),
+    (lambda: one_cycle_schedule(100, pct_start=1.0), ValueError, ["pct_start", "less than 1"]),
+    (lambda: Network([5, 3], batchnorm="yes"), TypeError, ["batchnorm", "True or False", "yes"]),
 ]
 
 

@@ -117,3 +117,53 @@ def test_clip_by_value_changes_direction_facts_example():
     grads = {"w": np.array([3.0, 4.0, 0.5])}
     optim.clip_grad_value(grads, 1.0)
     np.testing.assert_array_equal(grads["w"], [1.0, 1.0, 0.5])
+
+
+def test_warmup_is_linear_then_hands_over():
+    s = optim.warmup_schedule(4, after=optim.cosine_schedule(10))
+    assert [s(i) for i in range(4)] == [0.0, 0.25, 0.5, 0.75]
+    assert s(4) == pytest.approx(1.0) and s(9) == pytest.approx(0.5)  # cosine from its step 0
+    assert optim.warmup_schedule(2, start_factor=0.5)(1) == 0.75
+    assert optim.warmup_schedule(2)(50) == 1.0
+
+
+def test_one_cycle_key_points_and_shape():
+    total = 100
+    s = optim.one_cycle_schedule(total, pct_start=0.3, div_factor=25, final_div_factor=1e4)
+    f = [s(i) for i in range(total)]
+    assert f[0] == pytest.approx(1 / 25)
+    assert max(f) == pytest.approx(1.0) and int(np.argmax(f)) == 29  # 0.3 * 100 - 1
+    assert f[-1] == pytest.approx(1 / 25 / 1e4)
+    assert all(a <= b for a, b in zip(f[:30], f[1:30], strict=False))  # rises, then falls
+    assert all(a >= b for a, b in zip(f[29:], f[30:], strict=False))
+    # halfway up the first phase the cosine is halfway between its ends
+    assert s(14.5) == pytest.approx((1 / 25 + 1) / 2)
+
+
+def test_one_cycle_matches_pytorch_when_installed():
+    torch = pytest.importorskip("torch")  # a second implementation, if it is available
+    total, peak = 57, 0.4
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=peak)
+    sched = torch.optim.lr_scheduler.OneCycleLR(
+        opt, max_lr=peak, total_steps=total, anneal_strategy="cos", cycle_momentum=False
+    )
+    theirs = []
+    for _ in range(total):
+        theirs.append(opt.param_groups[0]["lr"])
+        opt.step()
+        sched.step()
+    ours = optim.one_cycle_schedule(total)
+    np.testing.assert_allclose([peak * ours(i) for i in range(total)], theirs, rtol=1e-9)
+
+
+def test_train_accepts_the_new_schedules(mnist_sample):
+    from helpers import Network, train
+
+    X, y, *_ = mnist_sample
+    for name in ("one_cycle", "warmup_cosine"):
+        h = train(Network([784, 10, 10], seed=0), X[:640], y[:640], learning_rate=0.2,
+                  epochs=2, batch_size=64, lr_schedule=name, progress=False)  # fmt: skip
+        lrs = h["lr_history"]
+        assert len(lrs) == 20 and max(lrs) == pytest.approx(0.2, rel=0.05)
+        assert lrs[0] < 0.05 and lrs[-1] < 0.05

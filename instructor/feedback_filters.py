@@ -36,9 +36,7 @@ def strip_hidden_region(source: str) -> str:
 class HideHiddenTests(Preprocessor):
     """Remove hidden tests, and the tracebacks that would quote them, from feedback."""
 
-    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(
-        config=True
-    )
+    enabled = Bool(True, help="nbconvert skips preprocessors that are not enabled").tag(config=True)
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code" and BEGIN in cell.source:

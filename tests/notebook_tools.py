@@ -89,6 +89,8 @@ def run_nbval(path: Path, *, lax: bool) -> subprocess.CompletedProcess:
         "--nbval-cell-timeout=300",
         "-p",
         "no:cacheprovider",
+        "-o",
+        "addopts=",  # not the project's "-n auto": one notebook's cells must share a kernel
         "-q",
         str(path),
     ]

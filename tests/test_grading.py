@@ -106,7 +106,14 @@ class Course:
             return {g.name: g.score for nb in sub.notebooks for g in nb.grades}
 
 
-@pytest.fixture(scope="module", params=LESSONS)
+@pytest.fixture(
+    scope="module",
+    # one worker grades a lesson's course (pytest -n with --dist loadgroup)
+    params=[
+        pytest.param(lesson, marks=pytest.mark.xdist_group(f"grading-{lesson}"))
+        for lesson in LESSONS
+    ],
+)
 def course(request, tmp_path_factory):
     lesson = request.param
     c = Course(lesson, tmp_path_factory.mktemp(f"course-{lesson}"))

@@ -60,7 +60,9 @@ def _make_schedule(lr_schedule, total_steps: int, steps_per_epoch: int):
     if lr_schedule == "cosine":
         return cosine_schedule(total_steps)
     if lr_schedule == "step":  # divide by 10 at 50% and 75% of training, a common recipe
-        return lambda step: 0.1 ** ((step >= total_steps // 2) + (step >= 3 * total_steps // 4))
+        return lambda step: (
+            0.1 ** (int(step >= total_steps // 2) + int(step >= 3 * total_steps // 4))
+        )
     if lr_schedule == "epoch_decay":  # CS231n: multiply by 0.95 after each epoch
         return step_schedule(steps_per_epoch, 0.95)
     if lr_schedule == "one_cycle":
@@ -119,7 +121,8 @@ def train(
             :mod:`helpers.optim` for the formulas).
         clip_norm: if given, clip the global gradient norm to it at every step.
         num_train_samples: training accuracy is measured on this many training examples.
-        seed: seeds the minibatch order.
+        seed: seeds the minibatch order and the subset used for the training accuracy (one
+            stream: changing ``num_train_samples`` also changes the order).
         progress: show a ``tqdm`` progress bar.
         callbacks: functions called as ``cb(info)`` after every step (``info['event'] ==
             'step'``, with ``step``, ``epoch``, ``loss``, ``lr``, ``grads``, ``updates``

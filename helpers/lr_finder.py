@@ -151,7 +151,11 @@ def learning_rate_range_test(
         batch_size: examples per step; batches are drawn without replacement from a
             reshuffled epoch, and every batch has ``min(batch_size, N)`` examples.
         optimizer: ``'sgd'``, ``'momentum'``, ``'adam'`` or an optimizer object, used as it is
-            (with its current state) and restored afterwards.
+            (with its current state) and restored afterwards. Test with the optimizer you
+            will train with; a fast test with momentum or Adam still bottoms out near plain
+            SGD's rate (their velocities have no time to build up), so ``suggest_lr``'s
+            default is then 10-20x too high (lesson 09 measures it): use a longer test or
+            ``method='minimum'``.
         beta: smoothing factor in [0, 1); 0 means no smoothing.
         diverge_factor: stop once the smoothed loss exceeds this multiple of its minimum
             (fastai and Lightning: 4; torch-lr-finder: 5). Must be > 1.

@@ -4,6 +4,7 @@ printed output, checked by nbval), the learner copy with only its exercises fail
 from __future__ import annotations
 
 import hashlib
+import re
 import json
 import subprocess
 import sys
@@ -89,3 +90,15 @@ def test_manifest_records_the_committed_copy(lesson):
     manifest = json.loads((NOTEBOOKS / ".generated.json").read_text())
     data = (NOTEBOOKS / lesson / f"{lesson}.ipynb").read_bytes()
     assert manifest.get(f"{lesson}/{lesson}.ipynb") == hashlib.sha256(data).hexdigest()
+
+
+def test_readme_syllabus_lists_every_lesson_as_it_is():
+    readme = (NOTEBOOKS.parent / "README.md").read_text()
+    rows = re.findall(r"^\| (\d\d) \| (.+?) \| .+? \| (\w+) \|$", readme, re.M)
+    assert rows, "the README has no syllabus table"
+    ready = {num for num, _, status in rows if status == "ready"}
+    assert ready == {lesson[:2] for lesson in LESSONS}, "statuses must match the lessons present"
+    for num, title, status in rows:
+        if status == "ready":
+            link = re.search(r"\]\((notebooks/[^)]+\.ipynb)\)", title)
+            assert link and (NOTEBOOKS.parent / link.group(1)).exists(), title

@@ -4,8 +4,8 @@ printed output, checked by nbval), the learner copy with only its exercises fail
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 import subprocess
 import sys
 
@@ -98,7 +98,7 @@ def test_readme_syllabus_lists_every_lesson_as_it_is():
     assert rows, "the README has no syllabus table"
     ready = {num for num, _, status in rows if status == "ready"}
     assert ready == {lesson[:2] for lesson in LESSONS}, "statuses must match the lessons present"
-    for num, title, status in rows:
+    for _, title, status in rows:
         if status == "ready":
             link = re.search(r"\]\((notebooks/[^)]+\.ipynb)\)", title)
             assert link and (NOTEBOOKS.parent / link.group(1)).exists(), title

@@ -54,3 +54,14 @@ def rel_err_norm(a: np.ndarray, b: np.ndarray) -> float:
     blow up on coordinates whose true gradient is near zero (where round-off dominates)."""
     denom = max(np.linalg.norm(a), np.linalg.norm(b), 1e-300)
     return float(np.linalg.norm(a - b) / denom)
+
+
+def assert_clear_error(call, error, words, also=("got",)) -> None:
+    """``call()`` raises ``error`` whose message holds every word of ``words`` and one of
+    ``also`` (by default "got": what came)."""
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    for word in words:
+        assert word in message, f"{word!r} missing from: {message}"
+    assert any(word in message for word in also), message

@@ -10,6 +10,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import assert_clear_error
 
 import helpers.monitor as monitor_module
 from helpers import Network, train
@@ -309,9 +310,4 @@ CASES = [
 
 @pytest.mark.parametrize("call, error, words", CASES, ids=[str(i) for i in range(len(CASES))])
 def test_bad_input_raises_clear_error(call, error, words):
-    with pytest.raises(error) as info:
-        call()
-    message = str(info.value)
-    for word in words:
-        assert word in message, f"{word!r} missing from: {message}"
-    assert "got" in message, message
+    assert_clear_error(call, error, words)

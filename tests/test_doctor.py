@@ -13,6 +13,8 @@ import warnings
 
 import numpy as np
 import pytest
+from broken_models import BatchCentering
+from broken_models import BuggyBackward as ScaledBackward
 from conftest import assert_clear_error
 
 from helpers import Network, layers, load_mnist, make_spirals, train
@@ -35,10 +37,6 @@ def fit(model, split, n=2000, **kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the divergence warning
         return train(model, X_tr[:n], y_tr[:n], X_val, y_val, **args)
-
-
-from broken_models import BatchCentering  # noqa: E402
-from broken_models import BuggyBackward as ScaledBackward  # noqa: E402
 
 
 # --- the bug zoo: name -> (setup, expected code, codes it may also produce) -----------------------

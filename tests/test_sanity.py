@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+from broken_models import AscendingNet, BatchCentering, BlindNet, BuggyBackward, NoL2Net
 from conftest import assert_clear_error
 
 from helpers import Network, train
@@ -29,15 +30,6 @@ from helpers.sanity import (
 def data(mnist_sample):
     X, y, *_ = mnist_sample
     return X[:1000], y[:1000]
-
-
-from broken_models import (  # noqa: E402  (models with one bug each)
-    AscendingNet,
-    BatchCentering,
-    BlindNet,
-    BuggyBackward,
-    NoL2Net,
-)
 
 
 def own_loss(model, X, y):

@@ -6,6 +6,7 @@ import base64
 
 import matplotlib
 import nbformat
+import pytest
 from notebook_tools import ROOT, execute
 
 matplotlib.use("Agg")
@@ -41,4 +42,39 @@ def test_show_figure_outside_a_kernel_falls_back_to_plt_show(monkeypatch):
     fig, _ = plt.subplots()
     show_figure(fig)
     assert shown == [True]
+    plt.close(fig)
+
+
+def test_plain_log_label_reads_like_the_number():
+    from helpers.plotting import plain_log_label
+
+    # decimals in the middle of the range, powers of ten at both ends, nothing for 0 or NaN
+    cases = {1e-4: "0.0001", 0.03: "0.03", 1.0: "1", 10.0: "10", 1e4: "10000", 1e5: "1e5",
+             1e6: "1e6", 1e-5: "1e-5", 1e-13: "1e-13", 3e-7: "3e-7", 2e7: "2e7", 0.0: "",
+             float("nan"): ""}  # fmt: skip
+    for value, label in cases.items():
+        assert plain_log_label(value) == label, (value, plain_log_label(value))
+        if label:  # and the label is the number
+            assert float(label) == value
+
+
+def test_plain_log_labels_label_a_log_axis_without_math_text():
+    import matplotlib.pyplot as plt
+
+    from helpers.plotting import plain_log_labels
+
+    fig, ax = plt.subplots()
+    ax.loglog([1e-3, 1e6], [1e-13, 10])
+    plain_log_labels(ax.xaxis)
+    plain_log_labels(ax.yaxis)
+    fig.canvas.draw()
+    for axis, (lo, hi) in [(ax.xaxis, ax.get_xlim()), (ax.yaxis, ax.get_ylim())]:
+        shown = [
+            (loc, label.get_text())
+            for loc, label in zip(axis.get_majorticklocs(), axis.get_majorticklabels(), strict=True)
+            if lo <= loc <= hi
+        ]
+        assert len(shown) >= 4
+        for loc, text in shown:  # every label is plain text and reads as its tick's value
+            assert "$" not in text and float(text) == pytest.approx(loc, rel=1e-12), (loc, text)
     plt.close(fig)

@@ -80,6 +80,25 @@ def last_error_line(result: dict) -> str:
     return lines[-1] if lines else text
 
 
+# A kernel that cannot start is not the student's fault: jupyter_client picks free TCP ports
+# and another process can take one before the kernel binds it ("Address already in use";
+# seen once in about 300 kernel starts with two graders running at once).
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Address already in use")
+KERNEL_START_ATTEMPTS = 3
+
+
+def autograde(api, lesson: str, student: str) -> dict:
+    """``api.autograde(lesson, student)``, tried again when only the kernel failed to start."""
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        result = api.autograde(lesson, student, force=True, create=True)
+        text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
+        if result["success"] or not any(s in text for s in KERNEL_START_FAILURES):
+            return result
+        if attempt < KERNEL_START_ATTEMPTS:
+            print(f"retrying   {lesson}  {student}: the kernel did not start (attempt {attempt})")
+    return result
+
+
 def grade(
     lessons: list[str],
     course: Path = INSTRUCTOR,
@@ -117,7 +136,7 @@ def grade(
                     continue
                 why = next((p for p in map(submission_problem, paths) if p), None)
                 if why is None:
-                    result = api.autograde(lesson, student, force=True, create=True)
+                    result = autograde(api, lesson, student)
                     if not result["success"]:
                         why = f"autograde failed: {last_error_line(result)}"
                 if why:

@@ -278,3 +278,43 @@ def test_grade_command_reports_a_broken_submission_with_exit_status_1(course, tm
     )
     assert done.returncode == 1
     assert "paster" in done.stderr and "grade id" in done.stderr
+
+
+class FakeAPI:
+    """Stands in for NbGraderAPI.autograde: returns the given results in turn."""
+
+    def __init__(self, *results):
+        self.results, self.calls = list(results), 0
+
+    def autograde(self, lesson, student, force, create):
+        self.calls += 1
+        return self.results.pop(0)
+
+
+# what nbgrader's log holds when the kernel could not start (the converter logs the traceback)
+NO_KERNEL = {
+    "success": False,
+    "log": "[ERROR] There was an error processing assignment\nTraceback (most recent call "
+    "last):\n  ...\nRuntimeError: Kernel died before replying to kernel_info",
+    "error": "NbGraderException: Please see the the above traceback for details",
+}
+GRADED = {"success": True, "log": "[INFO] Writing 1234 bytes"}
+
+
+def test_autograde_tries_again_when_only_the_kernel_failed_to_start():
+    api = FakeAPI(NO_KERNEL, GRADED)
+    assert grade.autograde(api, "01_initialization", "ada") is GRADED
+    assert api.calls == 2
+
+
+def test_autograde_gives_up_after_three_kernel_start_failures():
+    api = FakeAPI(NO_KERNEL, NO_KERNEL, NO_KERNEL, GRADED)
+    assert grade.autograde(api, "01_initialization", "ada")["success"] is False
+    assert api.calls == 3
+
+
+def test_autograde_does_not_retry_a_submission_that_fails_for_its_own_reasons():
+    broken = {"success": False, "log": "[ERROR] duplicate grade id", "error": "NbGraderException"}
+    api = FakeAPI(broken, GRADED)
+    assert grade.autograde(api, "01_initialization", "ada") is broken
+    assert api.calls == 1

@@ -48,18 +48,30 @@ def strict_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+# A kernel can fail to start when another process takes one of the TCP ports jupyter_client
+# chose for it before the kernel binds it ("Address already in use"). That is the machine's
+# fault, not the notebook's: the helpers below start such a kernel again (at most 3 tries).
+KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Address already in use")
+
+
 def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
     """Execute every cell (errors are recorded in the outputs, not raised)."""
     from nbclient import NotebookClient
 
-    client = NotebookClient(
-        nb,
-        timeout=timeout,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    client.execute(env=kernel_env())
+    for attempt in range(3):  # see KERNEL_START_FAILURES; a new client (and kernel) each time
+        client = NotebookClient(
+            nb,
+            timeout=timeout,
+            kernel_name="python3",
+            allow_errors=True,
+            resources={"metadata": {"path": str(cwd)}},
+        )
+        try:
+            client.execute(env=kernel_env())
+            return nb
+        except RuntimeError as error:
+            if attempt == 2 or not any(s in str(error) for s in KERNEL_START_FAILURES):
+                raise
     return nb
 
 
@@ -94,6 +106,10 @@ def run_nbval(path: Path, *, lax: bool) -> subprocess.CompletedProcess:
         "-q",
         str(path),
     ]
-    return subprocess.run(
-        cmd, cwd=path.parent, env=kernel_env(), capture_output=True, text=True, timeout=1200
-    )
+    for _attempt in range(3):  # see KERNEL_START_FAILURES
+        done = subprocess.run(
+            cmd, cwd=path.parent, env=kernel_env(), capture_output=True, text=True, timeout=1200
+        )
+        if not any(s in done.stdout + done.stderr for s in KERNEL_START_FAILURES):
+            break
+    return done

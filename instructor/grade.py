@@ -87,12 +87,17 @@ KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Address 
 KERNEL_START_ATTEMPTS = 3
 
 
+def kernel_failed_to_start(text: str) -> bool:
+    """Whether ``text`` (a log, a traceback or an error message) says a kernel did not start."""
+    return any(s in text for s in KERNEL_START_FAILURES)
+
+
 def autograde(api, lesson: str, student: str) -> dict:
     """``api.autograde(lesson, student)``, tried again when only the kernel failed to start."""
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         result = api.autograde(lesson, student, force=True, create=True)
         text = f"{result.get('log') or ''}\n{result.get('error') or ''}"
-        if result["success"] or not any(s in text for s in KERNEL_START_FAILURES):
+        if result["success"] or not kernel_failed_to_start(text):
             return result
         if attempt < KERNEL_START_ATTEMPTS:
             print(f"retrying   {lesson}  {student}: the kernel did not start (attempt {attempt})")

@@ -18,6 +18,7 @@ TOLERATED = "raises-exception"
 
 sys.path.insert(0, str(INSTRUCTOR))
 import build_lessons  # noqa: E402
+from grade import KERNEL_START_ATTEMPTS, kernel_failed_to_start  # noqa: E402
 
 LESSONS = build_lessons.lesson_names()
 
@@ -48,17 +49,13 @@ def strict_copy(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-# A kernel can fail to start when another process takes one of the TCP ports jupyter_client
-# chose for it before the kernel binds it ("Address already in use"). That is the machine's
-# fault, not the notebook's: the helpers below start such a kernel again (at most 3 tries).
-KERNEL_START_FAILURES = ("Kernel died before replying to kernel_info", "Address already in use")
-
-
 def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbformat.NotebookNode:
     """Execute every cell (errors are recorded in the outputs, not raised)."""
     from nbclient import NotebookClient
 
-    for attempt in range(3):  # see KERNEL_START_FAILURES; a new client (and kernel) each time
+    # a kernel that failed to start (a port race, see grade.KERNEL_START_FAILURES) is the
+    # machine's fault, not the notebook's: start a new client and kernel, as grade.py does
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         client = NotebookClient(
             nb,
             timeout=timeout,
@@ -70,7 +67,7 @@ def execute(nb: nbformat.NotebookNode, cwd: Path, timeout: int = 300) -> nbforma
             client.execute(env=kernel_env())
             return nb
         except RuntimeError as error:
-            if attempt == 2 or not any(s in str(error) for s in KERNEL_START_FAILURES):
+            if attempt == KERNEL_START_ATTEMPTS or not kernel_failed_to_start(str(error)):
                 raise
     return nb
 
@@ -106,10 +103,10 @@ def run_nbval(path: Path, *, lax: bool) -> subprocess.CompletedProcess:
         "-q",
         str(path),
     ]
-    for _attempt in range(3):  # see KERNEL_START_FAILURES
+    for _attempt in range(KERNEL_START_ATTEMPTS):  # see execute()
         done = subprocess.run(
             cmd, cwd=path.parent, env=kernel_env(), capture_output=True, text=True, timeout=1200
         )
-        if not any(s in done.stdout + done.stderr for s in KERNEL_START_FAILURES):
+        if not kernel_failed_to_start(done.stdout + done.stderr):
             break
     return done

@@ -523,9 +523,11 @@ class TrainingMonitor:
         if stds.size:
             for i in range(stds.shape[1]):
                 ax.plot(self.stat_steps, stds[:, i], label=f"layer {i + 1}")
-            if (stds > 0).all():  # a vanishing signal shrinks by factors: show them
-                ax.set_yscale("log")
-        _finish(ax, "Activation std per hidden layer", "step", "std of the outputs (log scale)")
+        log = stds.size > 0 and bool((stds > 0).all())  # a vanishing signal shrinks by factors
+        if log:
+            ax.set_yscale("log")
+        ylabel = "std of the outputs" + (" (log scale)" if log else "")
+        _finish(ax, "Activation std per hidden layer", "step", ylabel)
 
         ax = axes[1, 3]
         dead = np.array(self.act_stats["dead"])

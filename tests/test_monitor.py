@@ -174,6 +174,8 @@ def test_plot_draws_a_labelled_dashboard_and_leaves_no_open_figure(small):
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     by_title = {ax.get_title(): ax for ax in fig.axes}
     assert by_title["Gradient norm per layer"].get_yscale() == "log"
+    std_ax = by_title["Activation std per hidden layer"]  # positive stds: a log axis, said so
+    assert std_ax.get_yscale() == "log" and "log scale" in std_ax.get_ylabel()
     ratio_ax = by_title["Update-to-data ratio"]
     assert any(np.allclose(line.get_ydata(), -3) for line in ratio_ax.lines)  # the guide line
     dead_ax = by_title["Dead units (no gradient on the whole batch)"]
@@ -188,7 +190,9 @@ def test_a_network_without_hidden_layers_is_monitored_too(small):
     assert list(mon.update_ratios) == ["W1"] and np.array(mon.act_stats["dead"]).shape == (6, 0)
     fig = mon.plot()
     by_title = {ax.get_title(): ax for ax in fig.axes}
-    assert by_title["Activation std per hidden layer"].texts[0].get_text() == "no data yet"
+    std_ax = by_title["Activation std per hidden layer"]
+    assert std_ax.texts[0].get_text() == "no data yet"
+    assert std_ax.get_yscale() == "linear" and "log" not in std_ax.get_ylabel()
 
 
 def test_plot_of_an_empty_monitor_says_so():
